@@ -114,11 +114,6 @@ def _detect_and_decode(data: bytes, where: str, diagnostics: list[Diagnostic]) -
                     f"starts with a {name} byte-order mark but is not valid {name} "
                     f"(byte {exc.start})", path=where, remedy="re-export the file as UTF-8",
                 ) from exc
-    _refuse_binary(data, where)
-    try:
-        return "utf-8", data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        utf8_error = exc
     if _looks_like_utf16(data):
         for name in ("utf-16-le", "utf-16-be"):
             try:
@@ -127,6 +122,11 @@ def _detect_and_decode(data: bytes, where: str, diagnostics: list[Diagnostic]) -
                 continue
             if _mostly_text(text):
                 return name, text
+    _refuse_binary(data, where)
+    try:
+        return "utf-8", data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        utf8_error = exc
     for name in _rank_fallbacks(data[:_SAMPLE]):
         try:
             return name, data.decode(name)
@@ -141,8 +141,6 @@ def _refuse_binary(data: bytes, where: str) -> None:
             raise InputError(f"this is a {kind}, not a text document", path=where,
                              remedy="convert it to HTML, Markdown or text first")
     sample = data[:_SAMPLE]
-    if _looks_like_utf16(sample):
-        return
     controls = len(_CONTROL.findall(sample))
     if controls > max(8, len(sample) // 20):
         raise InputError(
@@ -152,20 +150,34 @@ def _refuse_binary(data: bytes, where: str) -> None:
 
 
 def _looks_like_utf16(sample: bytes) -> bool:
-    """Many NULs in alternating positions: UTF-16 text without a BOM."""
+    """NULs only at even or only at odd positions (ASCII in UTF-16): UTF-16 without a BOM."""
     head = sample[:4096]
-    if len(head) < 8:
+    if len(head) < 8 or len(sample) % 2:
         return False
     even = head[0::2].count(0)
     odd = head[1::2].count(0)
-    half = len(head) // 2
-    return max(even, odd) > half * 0.3 and min(even, odd) < half * 0.05
+    return (even >= 2 and odd == 0) or (odd >= 2 and even == 0)
 
 
 def _mostly_text(text: str) -> bool:
+    """At least 95% of characters are ones documents are made of (not random code points)."""
     sample = text[:4096]
-    bad = sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\t\r\n") or 0xE000 <= ord(ch) <= 0xF8FF)
-    return bad <= len(sample) * 0.02
+    if not sample:
+        return False
+    good = sum(1 for ch in sample if _plausible(ord(ch)))
+    return good >= len(sample) * 0.95
+
+
+def _plausible(cp: int) -> bool:
+    return (
+        cp in (9, 10, 13)
+        or 0x20 <= cp < 0x7F
+        or 0xA0 <= cp < 0x100
+        or 0x2000 <= cp < 0x2070
+        or 0x3000 <= cp < 0xA000
+        or 0xFF00 <= cp < 0xFFF0
+        or 0xAC00 <= cp < 0xD7B0
+    )
 
 
 def _rank_fallbacks(sample: bytes) -> list[str]:
