@@ -98,7 +98,7 @@ def _register_convert(subparsers: Any) -> None:
                    help="use OpenCC regional phrase configs (s2hkp, s2twp)")
     p.add_argument("--glossary", metavar="FILE", help="glossary file (default: the shipped GBA glossary)")
     p.add_argument("--no-glossary", dest="use_glossary", action="store_false", default=None)
-    p.add_argument("--engine", choices=["auto", "argos", "identity", "none"],
+    p.add_argument("--mt", choices=["auto", "argos", "identity", "none"],
                    help="translation engine (default auto: an installed Argos zh→en model, else none)")
     p.add_argument("--model-dir", metavar="DIR", help="Argos packages folder")
     p.add_argument("--beam-size", type=int)
@@ -111,6 +111,13 @@ def _register_convert(subparsers: Any) -> None:
     p.add_argument("--encoding", help="force the input encoding (e.g. gb18030, big5hkscs)")
     p.add_argument("--skip-fix", dest="skip_fixes", action="append", metavar="NAME",
                    help="leave out a named fix (repeatable)")
+    p.add_argument("--workers", type=int, metavar="N", help="processes (default: all cores)")
+    p.add_argument("--engine", choices=["local", "dask"],
+                   help="run on local processes (default) or a dask.distributed cluster")
+    p.add_argument("--scheduler", metavar="ADDRESS", help="dask scheduler, e.g. tcp://10.0.0.5:8786")
+    p.add_argument("--dry-run", action="store_true", help="list what would be converted; write nothing")
+    p.add_argument("--force", action="store_true", default=None,
+                   help="convert everything, even inputs unchanged since the last run")
     p.add_argument("--config", metavar="FILE", help="project config (default: gba-docs.toml found upwards)")
     p.add_argument("--fail-on-warning", action="store_true", default=None,
                    help="exit 3 if any document has warnings")
@@ -136,7 +143,11 @@ def _convert_options(args: argparse.Namespace) -> Any:
         "phrases": args.phrases,
         "glossary": args.glossary,
         "use_glossary": args.use_glossary,
+        "mt": args.mt,
         "engine": args.engine,
+        "scheduler": args.scheduler,
+        "workers": args.workers,
+        "force": args.force,
         "model_dir": args.model_dir,
         "beam_size": args.beam_size,
         "threads": args.threads,
@@ -153,27 +164,25 @@ def _convert_options(args: argparse.Namespace) -> Any:
 
 
 def _convert(args: argparse.Namespace) -> int:
-    from .pipeline import convert_many
+    from .batch import convert_many
+    from .progress import BatchProgress
 
     options = _convert_options(args)
     _check_formats(options.to)
     inputs = _expand(args.paths)
-    out = sys.stdout
-
-    def on_result(result: Any) -> None:
-        if not args.quiet or result.status == "failed":
-            print(result.line(), file=out if result.status != "failed" else sys.stderr)
-
-    report = convert_many(inputs, args.out, options=options, on_result=on_result)
-    print(report.summary(), file=out)
-    if report.translation:
-        print("translation: " + ", ".join(f"{k} {v}" for k, v in report.translation.items()), file=out)
+    with BatchProgress(verbose=args.verbose, quiet=args.quiet) as progress:
+        report = convert_many(inputs, args.out, options=options, on_result=progress.on_result,
+                              dry_run=args.dry_run)
+        progress.summary(report)
     if args.report:
         from ._io import atomic_write
 
-        atomic_write(args.report, json.dumps(
-            {"files": [vars(f) for f in report.files], "translation": report.translation,
-             "seconds": report.seconds}, ensure_ascii=False, indent=2))
+        atomic_write(args.report, json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+    if args.log:
+        from ._io import atomic_write
+
+        entries = [dict(d, file=f.path) for f in report.files for d in f.diagnostics]
+        atomic_write(args.log, json.dumps(entries, ensure_ascii=False, indent=2))
     if report.failed:
         return EXIT_FILES_FAILED
     if options.fail_on_warning and any(f.warnings for f in report.files):

@@ -41,8 +41,8 @@ class ConvertOptions(BaseModel):
     skip_fixes: list[str] = Field(default_factory=list, description="Fixes to leave out.")
     glossary: str | None = Field(default=None, description="Glossary file (None = shipped).")
     use_glossary: bool = Field(default=True, description="Apply the glossary at all.")
-    engine: Literal["auto", "argos", "identity", "none"] = Field(
-        default="auto", description="auto = an installed Argos zh→en model if there is one."
+    mt: Literal["auto", "argos", "identity", "none"] = Field(
+        default="auto", description="Translation engine; auto = an installed Argos zh→en model."
     )
     model_dir: str | None = Field(default=None, description="Argos packages folder.")
     beam_size: int = Field(default=2, ge=1, le=16)
@@ -53,6 +53,11 @@ class ConvertOptions(BaseModel):
     use_tm: bool = Field(default=True, description="Use the translation memory.")
     protect_terms: Literal["placeholder", "inline"] = "placeholder"
     workers: int | None = Field(default=None, ge=1, description="Processes (None = cores).")
+    engine: Literal["local", "dask"] = Field(
+        default="local", description="Where files are converted: local processes or dask."
+    )
+    scheduler: str | None = Field(default=None, description="dask.distributed scheduler address.")
+    force: bool = Field(default=False, description="Convert even what the manifest says is done.")
     fail_on_warning: bool = False
 
     @field_validator("scripts")

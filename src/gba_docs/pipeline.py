@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import time
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from . import __version__
-from ._io import atomic_write, inside, safe_stem
+from ._io import atomic_write, inside
 from .config import ConvertOptions
-from .errors import GbaDocsError, InputError, ModelNotInstalled
+from .errors import InputError, ModelNotInstalled, WriteError
 from .model import (
     TRANSLATABLE_KINDS,
     BilingualDocument,
@@ -34,8 +33,6 @@ from .readers._decode import decode_bytes
 
 log = logging.getLogger(__name__)
 
-INPUT_SUFFIXES = (".txt", ".text", ".md", ".markdown", ".html", ".htm", ".xhtml")
-Status = Literal["success", "partial", "failed", "skipped"]
 
 
 # --------------------------------------------------------------------------- reading
@@ -216,16 +213,16 @@ def open_translator(opts: ConvertOptions, glossary: Any | None) -> Translator:
     from .translate import get_engine
 
     tm = None
-    if opts.use_tm and opts.engine != "none":
+    if opts.use_tm and opts.mt != "none":
         from .translate.memory import TranslationMemory
 
         tm = TranslationMemory(opts.tm)
-    if opts.engine == "none":
+    if opts.mt == "none":
         return Translator(None, tm, glossary, opts.protect_terms,
-                          unavailable="translation disabled (--engine none)")
+                          unavailable="translation disabled (--mt none)")
     try:
         engine = get_engine(
-            "argos" if opts.engine == "auto" else opts.engine,
+            "argos" if opts.mt == "auto" else opts.mt,
             model_dir=opts.model_dir,
             beam_size=opts.beam_size,
             threads=opts.threads,
@@ -233,7 +230,7 @@ def open_translator(opts: ConvertOptions, glossary: Any | None) -> Translator:
             compute_type=opts.compute_type,
         )
     except ModelNotInstalled as exc:
-        if opts.engine == "argos":
+        if opts.mt == "argos":
             raise
         return Translator(None, tm, glossary, opts.protect_terms, unavailable=str(exc))
     return Translator(engine, tm, glossary, opts.protect_terms)
@@ -273,191 +270,40 @@ def convert(
     return bi
 
 
-# --------------------------------------------------------------------------- many documents
-@dataclass
-class FileResult:
-    """What happened to one input."""
-
-    path: str
-    status: Status
-    outputs: list[str] = field(default_factory=list)
-    error: str | None = None
-    warnings: int = 0
-    units: int = 0
-    translated: int = 0
-    seconds: float = 0.0
-
-    def line(self) -> str:
-        detail = self.error or f"{self.units} units, {self.translated} translated, {len(self.outputs)} files"
-        if self.warnings and not self.error:
-            detail += f", {self.warnings} warnings"
-        return f"{self.status:8} {self.path}: {detail}"
-
-
-@dataclass
-class BatchReport:
-    files: list[FileResult] = field(default_factory=list)
-    translation: dict[str, int] = field(default_factory=dict)
-    seconds: float = 0.0
-
-    def count(self, status: str) -> int:
-        return sum(1 for f in self.files if f.status == status)
-
-    @property
-    def failed(self) -> int:
-        return self.count("failed")
-
-    def summary(self) -> str:
-        parts = [f"{self.count(s)} {s}" for s in ("success", "partial", "failed", "skipped")]
-        return f"{len(self.files)} files: " + ", ".join(parts) + f" in {self.seconds:.1f} s"
-
-
-def iter_inputs(paths: Iterable[str | Path]) -> Iterator[tuple[Path, Path]]:
-    """Yield (file, root) for every input file under the given files and folders, sorted."""
-    for given in paths:
-        p = Path(given)
-        if p.is_dir():
-            for child in sorted(p.rglob("*")):
-                if child.is_file() and child.suffix.lower() in INPUT_SUFFIXES and not _hidden(child, p):
-                    yield child, p
-        else:
-            yield p, p.parent
-
-
-def _hidden(child: Path, root: Path) -> bool:
-    return any(part.startswith(".") for part in child.relative_to(root).parts)
-
-
-def output_stem(path: Path, root: Path, out_dir: Path) -> Path:
-    """Where outputs for `path` go: the same relative folder under out_dir, a safe name."""
-    try:
-        rel = path.relative_to(root)
-    except ValueError:
-        rel = Path(path.name)
-    parts = [safe_stem(part) for part in rel.parent.parts if part not in ("", ".", "..")]
-    stem = out_dir.joinpath(*parts, safe_stem(path.stem))
-    if not inside(out_dir, stem.parent / "x"):
-        stem = out_dir / safe_stem(path.stem)
-    return stem
-
-
-def write_outputs(bi: BilingualDocument, stem: Path, formats: Sequence[str], out_dir: Path) -> list[str]:
-    """Render every requested format and write each file atomically; return the paths."""
-    from .writers import render_outputs
-
-    written: list[str] = []
-    for suffix, payload in render_outputs(bi, formats):
-        target = stem.with_name(stem.name + suffix)
-        if not inside(out_dir, target):
-            raise GbaDocsError(f"refusing to write outside the output folder: {target.name}")
-        if bi.source.source.path and Path(bi.source.source.path).resolve() == target.resolve():
-            raise GbaDocsError("refusing to overwrite the input", path=str(target),
-                               remedy="choose another output folder with -o")
-        atomic_write(target, payload)
-        written.append(str(target))
-    return written
-
-
-def convert_many(
-    inputs: Iterable[str | Path],
-    out_dir: str | Path,
+# --------------------------------------------------------------------------- outputs
+def write_outputs(
+    bi: BilingualDocument,
+    stem: Path,
+    formats: Sequence[str],
+    out_dir: Path,
     *,
-    options: ConvertOptions | None = None,
-    on_result: Any | None = None,
-    chunk_size: int = 16,
-) -> BatchReport:
-    """Convert every input, writing outputs under out_dir; one bad file never stops the batch.
+    protected: Iterable[str] = (),
+) -> list[str]:
+    """Render every requested format and write each file atomically; return the paths.
 
-    Documents are translated in chunks (one engine batch per chunk, sorted by length), so
-    memory stays bounded however large the corpus is.
+    Nothing is written outside out_dir, and no input (the document's own, or any in
+    `protected`) is ever overwritten.
     """
-    opts = options or ConvertOptions()
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    started = time.perf_counter()
-    report = BatchReport()
-    glossary = load_glossary_for(opts)
-    translator = open_translator(opts, glossary)
-    try:
-        pending: list[tuple[FileResult, BilingualDocument, Path]] = []
-        for path, root in iter_inputs(inputs):
-            result, bi = _prepare_one(path, opts, glossary)
-            if bi is None:
-                _finish(report, result, on_result)
-                continue
-            pending.append((result, bi, output_stem(path, root, out)))
-            if len(pending) >= chunk_size:
-                _flush(pending, translator, opts, out, report, on_result)
-        _flush(pending, translator, opts, out, report, on_result)
-    finally:
-        translator.close()
-    report.seconds = time.perf_counter() - started
-    return report
+    from .writers import render
+
+    never = {str(Path(p).resolve()) for p in protected}
+    if bi.source.source.path:
+        never.add(str(Path(bi.source.source.path).resolve()))
+    rendered: list[tuple[Path, str | bytes]] = []
+    for fmt in formats:
+        for suffix, payload in render(bi, fmt).items():
+            target = stem.with_name(stem.name + suffix)
+            if not inside(out_dir, target):
+                raise WriteError(f"refusing to write outside the output folder: {target.name}")
+            if str(target.resolve()) in never:
+                raise WriteError("refusing to overwrite an input", path=str(target),
+                                 remedy="choose another output folder with -o")
+            rendered.append((target, payload))
+    return [str(atomic_write(target, payload)) for target, payload in rendered]
 
 
-def _prepare_one(path: Path, opts: ConvertOptions, glossary: Any | None) -> tuple[FileResult, BilingualDocument | None]:
-    started = time.perf_counter()
-    result = FileResult(path=str(path), status="success")
-    try:
-        doc = read_path(path, options=opts)
-        bi = build_bilingual(doc, scripts=opts.scripts, glossary=glossary, phrases=opts.phrases)
-    except GbaDocsError as exc:
-        result.status, result.error = "failed", str(exc)
-        return result, None
-    except Exception as exc:  # a bug must cost one file, not the batch
-        log.exception("unexpected error reading %s", path)
-        result.status, result.error = "failed", f"{path}: internal error: {exc!r}"
-        return result, None
-    result.seconds = time.perf_counter() - started
-    return result, bi
+def convert_many(inputs: Iterable[str | Path], out_dir: str | Path, **kwargs: Any) -> Any:
+    """Convert files and folders into out_dir; see `gba_docs.batch.convert_many`."""
+    from .batch import convert_many as run
 
-
-def _flush(
-    pending: list[tuple[FileResult, BilingualDocument, Path]],
-    translator: Translator,
-    opts: ConvertOptions,
-    out: Path,
-    report: BatchReport,
-    on_result: Any | None,
-) -> None:
-    if not pending:
-        return
-    try:
-        stats = translator.translate([bi for _, bi, _ in pending])
-        for key, value in stats.items():
-            report.translation[key] = report.translation.get(key, 0) + int(value)
-    except GbaDocsError as exc:
-        for result, bi, _ in pending:
-            bi.diagnostics.append(Diagnostic(code="mt-failed", severity="error", message=str(exc)))
-    for result, bi, stem in pending:
-        started = time.perf_counter()
-        try:
-            result.outputs = write_outputs(bi, stem, opts.to, out)
-        except GbaDocsError as exc:
-            result.status, result.error = "failed", str(exc)
-        except Exception as exc:
-            log.exception("unexpected error writing %s", result.path)
-            result.status, result.error = "failed", f"{result.path}: internal error: {exc!r}"
-        result.units = sum(1 for u in bi.units if u.status != "passthrough")
-        result.translated = sum(1 for u in bi.units if u.en is not None and u.status != "passthrough")
-        result.warnings = _count_warnings(bi)
-        if result.status == "success" and _has_errors(bi):
-            result.status = "partial"
-        result.seconds += time.perf_counter() - started
-        _finish(report, result, on_result)
-    pending.clear()
-
-
-def _count_warnings(bi: BilingualDocument) -> int:
-    diags = [*bi.source.diagnostics, *bi.diagnostics, *(d for u in bi.units for d in u.qa)]
-    return sum(1 for d in diags if d.severity in ("warning", "error"))
-
-
-def _has_errors(bi: BilingualDocument) -> bool:
-    return any(d.severity == "error" for d in (*bi.source.diagnostics, *bi.diagnostics))
-
-
-def _finish(report: BatchReport, result: FileResult, on_result: Any | None) -> None:
-    report.files.append(result)
-    if on_result is not None:
-        on_result(result)
+    return run(inputs, out_dir, **kwargs)
