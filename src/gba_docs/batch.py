@@ -143,14 +143,35 @@ def run_fingerprint(opts: ConvertOptions) -> str:
     settings = {k: v for k, v in opts.model_dump().items() if k not in _FINGERPRINT_EXCLUDES}
     parts: dict[str, Any] = {"tool": __version__, "options": settings}
     if opts.use_glossary:
-        from .glossary import glossary_fingerprint
-
-        parts["glossary"] = glossary_fingerprint(opts.glossary)
+        parts["glossary"] = _file_digest(opts.glossary) if opts.glossary else _shipped_glossary_digest()
     if opts.mt in ("auto", "argos"):
-        from .translate import models_fingerprint
+        from .translate.packages import list_packages
 
-        parts["models"] = models_fingerprint(opts.model_dir)
+        parts["models"] = sorted(
+            (p.name, p.pair, p.package_version, _mtime(p.model_dir)) for p in list_packages(opts.model_dir)
+        )
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:32]
+
+
+def _file_digest(path: str) -> str:
+    try:
+        return sha256_file(Path(path))
+    except OSError:
+        return "unreadable"
+
+
+def _shipped_glossary_digest() -> str:
+    from importlib.resources import files
+
+    data = files("gba_docs").joinpath("data/glossaries/gba.tsv").read_bytes()
+    return hashlib.sha256(data).hexdigest()
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
 
 
 def plan(
