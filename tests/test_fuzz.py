@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import time
-
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -21,27 +20,29 @@ fragments = st.lists(st.sampled_from(FRAGMENTS) | st.text(max_size=20), max_size
 
 
 def _read(data: bytes, fmt: str) -> None:
-    started = time.perf_counter()
     try:
         doc = read_bytes(data, path="fuzz.txt", options=ConvertOptions(input_format=fmt))  # type: ignore[arg-type]
         doc.model_dump_json()
     except InputError as exc:
         assert "fuzz.txt" in str(exc)
-    assert time.perf_counter() - started < 10, "one input took over 10 s: a hang or blow-up"
 
 
+# a hang or exponential blow-up fails by timeout (pytest-timeout), not by a timing assertion
+@pytest.mark.timeout(120)
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.binary(max_size=2000), fmt=st.sampled_from(["auto", "html", "markdown", "text"]))
 def test_random_bytes(data: bytes, fmt: str) -> None:
     _read(data, fmt)
 
 
+@pytest.mark.timeout(120)
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=fragments, fmt=st.sampled_from(["auto", "html", "markdown", "text"]))
 def test_random_markup(text: str, fmt: str) -> None:
     _read(text.encode("utf-8", "surrogatepass"), fmt)
 
 
+@pytest.mark.timeout(60)
 def test_pathological_regex_inputs_stay_linear() -> None:
     for text in ("<" * 50_000, "[" * 20_000 + "](" * 20_000, "*" * 50_000, "=" * 50_000,
                  "a," * 50_000, "（" * 50_000, "<span " * 10_000, "---\n" * 10_000):
