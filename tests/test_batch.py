@@ -17,7 +17,7 @@ from gba_docs.batch import convert_many
 from gba_docs.config import ConvertOptions
 from gba_docs.manifest import Manifest
 
-from .nasty import GOOD_ZH, write_nasty_corpus
+from nasty import GOOD_ZH, write_nasty_corpus
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 FAST = dict(to=["clean", "json"], mt="none", use_tm=False, workers=1)
