@@ -382,18 +382,69 @@ def apply_edits(text: str, marks: list[Mark], edits: list[TextEdit]) -> tuple[st
 
 
 def diff_edits(before: str, after: str) -> list[TextEdit]:
-    """Minimal edits turning `before` into `after` (difflib opcodes), for recording changes.
+    """Small edits turning `before` into `after`, for recording changes; near-linear in practice.
+
+    Same-length texts (script conversion, punctuation widening) are compared position by
+    position; otherwise the common prefix and suffix are trimmed and difflib matches the rest.
 
     >>> [(e.start, e.end, e.text) for e in diff_edits("日前,2025", "日前，2025")]
     [(2, 3, '，')]
+    >>> [(e.start, e.end, e.text) for e in diff_edits("a  b", "a b")]
+    [(2, 3, '')]
     """
-    import difflib
-
     if before == after:
         return []
-    sm = difflib.SequenceMatcher(None, before, after, autojunk=False)
+    if len(before) == len(after):
+        return _positional_edits(before, after)
+    head = 0
+    limit = min(len(before), len(after))
+    while head < limit and before[head] == after[head]:
+        head += 1
+    tail = 0
+    while tail < limit - head and before[-1 - tail] == after[-1 - tail]:
+        tail += 1
+    old, new = before[head : len(before) - tail], after[head : len(after) - tail]
+    if not old or not new:
+        return [TextEdit(start=head, end=head + len(old), text=new)]
+    if len(old) * len(new) > 4_000_000:
+        return _chunked_edits(old, new, head)
+    import difflib
+
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=len(old) * len(new) > 1_000_000)
     return [
-        TextEdit(start=i1, end=i2, text=after[j1:j2])
-        for op, i1, i2, j1, j2 in sm.get_opcodes()
+        TextEdit(start=head + i1, end=head + i2, text=new[j1:j2])
+        for op, i1, i2, j1, j2 in matcher.get_opcodes()
         if op != "equal"
     ]
+
+
+def _chunked_edits(old: str, new: str, offset: int) -> list[TextEdit]:
+    """Diff long texts sentence by sentence when both have the same sentence count."""
+    import re
+
+    splitter = re.compile(r"(?<=[。！？\n])")
+    old_parts, new_parts = splitter.split(old), splitter.split(new)
+    if len(old_parts) != len(new_parts) or len(old_parts) < 2:
+        return [TextEdit(start=offset, end=offset + len(old), text=new)]
+    edits: list[TextEdit] = []
+    for a, b in zip(old_parts, new_parts):
+        edits.extend(
+            TextEdit(start=e.start + offset, end=e.end + offset, text=e.text) for e in diff_edits(a, b)
+        )
+        offset += len(a)
+    return edits
+
+
+def _positional_edits(before: str, after: str) -> list[TextEdit]:
+    edits: list[TextEdit] = []
+    i, n = 0, len(before)
+    while i < n:
+        if before[i] == after[i]:
+            i += 1
+            continue
+        j = i + 1
+        while j < n and before[j] != after[j]:
+            j += 1
+        edits.append(TextEdit(start=i, end=j, text=after[i:j]))
+        i = j
+    return edits
