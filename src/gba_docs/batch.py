@@ -404,6 +404,10 @@ def convert_many(
     each file finishes, so a killed run resumes where it stopped.
     """
     opts = options or ConvertOptions()
+    if opts.mt == "argos":
+        from .translate.packages import find_package
+
+        find_package("zh", "en", opts.model_dir)  # an explicit engine with no model: stop now
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()

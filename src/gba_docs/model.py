@@ -310,6 +310,9 @@ class BilingualDocument(_Model):
     en_source: Document | None = Field(default=None, description="English side, when aligned.")
     scripts: list[ScriptTag] = Field(default_factory=list, description="Chinese views produced.")
     units: list[Unit] = Field(default_factory=list)
+    view_meta: dict[str, Meta] = Field(
+        default_factory=dict, description="Metadata per view (script tag): converted title, tags."
+    )
     diagnostics: list[Diagnostic] = Field(default_factory=list)
     provenance: dict[str, Any] = Field(
         default_factory=dict, description="Tool version, OpenCC configs, glossary and engine ids."

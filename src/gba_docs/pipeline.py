@@ -120,6 +120,7 @@ def build_bilingual(
         source=doc,
         scripts=list(scripts),
         units=units,
+        view_meta={tag: view.meta for tag, view in views.items()},
         diagnostics=diagnostics,
         provenance={
             "tool": "gba-docs",
@@ -185,54 +186,57 @@ class Translator:
     tm: Any | None
     glossary: Any | None
     protect_terms: str = "placeholder"
-    unavailable: str | None = None
+    disabled: bool = False
 
     def translate(self, docs: list[BilingualDocument]) -> dict[str, int]:
+        """Translate every untranslated unit of these documents in one engine batch."""
+        if self.disabled:
+            for bi in docs:
+                bi.diagnostics.append(Diagnostic(
+                    code="mt-disabled", severity="info",
+                    message="translation disabled (--mt none): units left untranslated"))
+            return {}
         from .translate.run import translate_documents
 
         stats = translate_documents(
             docs, self.engine, tm=self.tm, glossary=self.glossary, protect_terms=self.protect_terms
         )
-        if self.engine is None and self.unavailable:
-            for bi in docs:
-                _note_mt_unavailable(bi, self.unavailable)
-        return dict(vars(stats)) if hasattr(stats, "__dict__") else dict(stats)
+        return {k: v for k, v in vars(stats).items() if isinstance(v, int)}
 
     def close(self) -> None:
         if self.tm is not None and hasattr(self.tm, "close"):
             self.tm.close()
 
 
-def _note_mt_unavailable(bi: BilingualDocument, message: str) -> None:
-    if not any(d.code == "mt-unavailable" for d in bi.diagnostics):
-        bi.diagnostics.append(Diagnostic(code="mt-unavailable", severity="info", message=message))
-
-
 def open_translator(opts: ConvertOptions, glossary: Any | None) -> Translator:
-    """Open the engine the options ask for; a missing model is noted, not fatal."""
+    """Open the engine the options ask for. With `mt="auto"` a missing model is not fatal:
+    units stay untranslated and each document says how to install one."""
+    if opts.mt == "none":
+        return Translator(None, None, glossary, opts.protect_terms, disabled=True)
     from .translate import get_engine
 
     tm = None
-    if opts.use_tm and opts.mt != "none":
+    if opts.use_tm:
         from .translate.memory import TranslationMemory
 
         tm = TranslationMemory(opts.tm)
-    if opts.mt == "none":
-        return Translator(None, tm, glossary, opts.protect_terms,
-                          unavailable="translation disabled (--mt none)")
-    try:
-        engine = get_engine(
-            "argos" if opts.mt == "auto" else opts.mt,
-            model_dir=opts.model_dir,
+    engine_options: dict[str, Any] = {}
+    if opts.mt in ("auto", "argos"):
+        engine_options = dict(
+            packages_dir=opts.model_dir,
             beam_size=opts.beam_size,
-            threads=opts.threads,
+            intra_threads=opts.threads,
             device=opts.device,
             compute_type=opts.compute_type,
         )
-    except ModelNotInstalled as exc:
+    try:
+        engine = get_engine("argos" if opts.mt == "auto" else opts.mt, **engine_options)
+    except ModelNotInstalled:
         if opts.mt == "argos":
+            if tm is not None:
+                tm.close()
             raise
-        return Translator(None, tm, glossary, opts.protect_terms, unavailable=str(exc))
+        engine = None
     return Translator(engine, tm, glossary, opts.protect_terms)
 
 

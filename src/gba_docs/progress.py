@@ -63,9 +63,9 @@ class BatchProgress:
         from rich.table import Table
 
         table = Table(title=None, show_header=True, header_style="bold", box=None)
-        for column in ("files", "converted", "partial", "skipped", "failed", "units",
-                       "from TM", "from engine", "QA findings", "time"):
-            table.add_column(column, justify="right")
+        for column in ("files", "ok", "partial", "skipped", "failed", "units", "TM", "MT",
+                       "QA", "time"):
+            table.add_column(column, justify="right", no_wrap=True)
         table.add_row(
             str(len(report.files)), str(report.count("success")), str(report.count("partial")),
             str(report.count("skipped")), str(report.failed), str(report.total("units")),
@@ -73,7 +73,14 @@ class BatchProgress:
             str(report.total("qa")), f"{report.seconds:.1f} s",
         )
         self.out.print(table)
-        notes = {d["message"] for f in report.files for d in f.diagnostics
+        self.out.print(
+            "(ok/partial/skipped/failed: files; units: translatable blocks; TM/MT: units from "
+            "the translation memory / the engine; QA: terminology and alignment findings)",
+            markup=False, style="dim",
+        )
+        untranslated = report.total("units") - report.total("translated")
+        hints = {d["message"].split("; ", 1)[-1] for f in report.files for d in f.diagnostics
                  if d.get("code") == "mt-unavailable"}
-        for note in sorted(notes):
-            self.out.print(f"note: {note}", markup=False)
+        if untranslated and hints:
+            self.out.print(f"note: {untranslated} units left untranslated; {sorted(hints)[0]}",
+                           markup=False)

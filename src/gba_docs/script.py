@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 from .errors import ConfigError, GbaDocsError
 
 if TYPE_CHECKING:
-    from .model import Block, Diagnostic, Document, Mark
+    from .model import Block, Diagnostic, Document, Mark, Meta
 
 ScriptName = Literal["zh-Hans", "zh-Hant", "mixed", "none"]
 
@@ -771,5 +771,15 @@ def convert_script(doc: Document, target: str, *, glossary: _HasOverrides | None
         blocks.append(new_block)
         changes.extend(new_changes)
         diagnostics.extend(new_diags)
-    return doc.model_copy(update={"blocks": blocks, "changes": changes,
+    return doc.model_copy(update={"blocks": blocks, "changes": changes, "meta": _convert_meta(doc.meta, conv),
                                   "diagnostics": diagnostics, "script": script})
+
+
+def _convert_meta(meta: Meta, conv: ScriptConverter) -> Meta:
+    """Title, subtitle, categories and tags in the target script; names and URLs untouched."""
+    return meta.model_copy(update={
+        "title": conv.convert(meta.title) if meta.title else meta.title,
+        "subtitle": conv.convert(meta.subtitle) if meta.subtitle else meta.subtitle,
+        "categories": [conv.convert(c) for c in meta.categories],
+        "tags": [conv.convert(t) for t in meta.tags],
+    })
