@@ -98,3 +98,18 @@ def test_line_endings_are_normalised_and_recorded(raw: str, endings: str) -> Non
 def test_nul_bytes_in_text_do_not_make_it_binary() -> None:
     decoded = decode_bytes(SIMPLIFIED.encode("utf-8") + b"\x00" + SIMPLIFIED.encode("utf-8"))
     assert "\x00" in decoded.text  # removed later by the drop_control_chars fix, with a record
+
+
+def test_declared_html_charset_is_a_hint_that_must_decode() -> None:
+    page = '<html><head><meta charset="big5"></head><body><p>'.encode() + "香港科學園".encode("big5") + b"</p></body></html>"
+    decoded = decode_bytes(page, "page.html")
+    assert decoded.encoding == "big5hkscs" and "香港科學園" in decoded.text
+    # mislabelled: declares UTF-8 but is GBK → the declaration does not decode, detection wins
+    wrong = '<html><head><meta charset="utf-8"></head><body><p>'.encode() + "粤港澳大湾区科技论坛".encode("gbk") + b"</p></body></html>"
+    assert "粤港澳大湾区科技论坛" in decode_bytes(wrong, "wrong.html").text
+
+
+def test_western_legacy_english_is_not_read_as_chinese() -> None:
+    text = "Caf\u00e9 culture in Hong Kong \u2014 r\u00e9sum\u00e9 of the na\u00efve plan. " * 20
+    decoded = decode_bytes(text.encode("cp1252"), "en.txt")
+    assert decoded.text == text

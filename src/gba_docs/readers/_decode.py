@@ -1,7 +1,8 @@
 """Bytes to text: detect the encoding (Chinese-aware), refuse binary, normalise line endings.
 
 UTF-8 (with or without BOM) and BOM-marked UTF-16/32 are taken as they are; otherwise strict
-UTF-8 is tried first, then GB18030 and Big5-HKSCS (ranked by charset-normalizer). What cannot
+UTF-8 is tried first, then the charset an HTML file declares, then GB18030, Big5-HKSCS and
+Windows-1252 (ranked by charset-normalizer). What cannot
 be decoded without guessing is refused with an `InputError`, never turned into mojibake.
 """
 
@@ -39,7 +40,7 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"7z\xbc\xaf", "7-Zip archive"),
     (b"SQLite format 3\x00", "SQLite database"),
 )
-_FALLBACKS = ("gb18030", "big5hkscs")
+_FALLBACKS = ("gb18030", "big5hkscs", "cp1252")
 _CONTROL = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
 _REPLACEMENT_LIMIT = 0.005
 
@@ -127,7 +128,7 @@ def _detect_and_decode(data: bytes, where: str, diagnostics: list[Diagnostic]) -
         return "utf-8", data.decode("utf-8")
     except UnicodeDecodeError as exc:
         utf8_error = exc
-    for name in _rank_fallbacks(data[:_SAMPLE]):
+    for name in _candidates(data):
         try:
             return name, data.decode(name)
         except UnicodeDecodeError:
@@ -178,6 +179,37 @@ def _plausible(cp: int) -> bool:
         or 0xFF00 <= cp < 0xFFF0
         or 0xAC00 <= cp < 0xD7B0
     )
+
+
+def _candidates(data: bytes) -> list[str]:
+    """The encoding an HTML/XML file declares (read by Beautiful Soup's detector) first, then
+    the fallbacks ranked by charset-normalizer. A declaration is only a hint: it must decode."""
+    order = _rank_fallbacks(data[:_SAMPLE])
+    declared = declared_encoding(data)
+    if declared:
+        order = [declared] + [name for name in order if codecs.lookup(name).name != codecs.lookup(declared).name]
+    return order
+
+
+def declared_encoding(data: bytes) -> str | None:
+    """The charset named by a `<meta>` tag or XML declaration, if Python knows it.
+
+    >>> declared_encoding(b'<html><meta charset="big5"><p>x</p>')
+    'big5hkscs'
+    """
+    from bs4.dammit import EncodingDetector
+
+    head = data[:_SAMPLE]
+    found = EncodingDetector.find_declared_encoding(head, is_html=True, search_entire_document=False)
+    if not found:
+        return None
+    try:
+        name = codecs.lookup(found).name
+    except LookupError:
+        return None
+    # Declared GB2312/GBK and Big5 are read with their supersets, which decode the same bytes.
+    widen = {"gb2312": "gb18030", "gbk": "gb18030", "big5": "big5hkscs", "cp950": "big5hkscs"}
+    return widen.get(name, name)
 
 
 def _rank_fallbacks(sample: bytes) -> list[str]:
