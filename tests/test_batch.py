@@ -109,7 +109,8 @@ def test_inputs_are_never_overwritten_even_with_output_in_the_input_folder(tmp_p
     assert (src / "a.zh-Hans.md").read_bytes() == before or report.files[0].status == "failed"
 
 
-def test_workers_give_the_same_outputs_as_one_process(tmp_path: Path) -> None:
+def test_workers_give_the_same_outputs_as_one_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
     one = convert_many([SEEDS], tmp_path / "one", options=_opts(workers=1))
     two = convert_many([SEEDS], tmp_path / "two", options=_opts(workers=2))
     assert one.count("failed") == two.count("failed") == 0

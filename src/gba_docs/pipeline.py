@@ -125,11 +125,36 @@ def build_bilingual(
         provenance={
             "tool": "gba-docs",
             "tool_version": __version__,
+            "created": _created(),
             "source_script": doc.script,
             "scripts": {tag: _config_of(views[tag]) for tag in scripts},
             "glossary_version": getattr(glossary, "version", None),
+            "glossary_terms": _hit_terms(doc, glossary),
         },
     )
+
+
+def _created() -> str:
+    """UTC creation time; SOURCE_DATE_EPOCH (the reproducible-builds convention) fixes it."""
+    import datetime as dt
+    import os
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    moment = (dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc) if epoch and epoch.isdigit()
+              else dt.datetime.now(dt.timezone.utc))
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _hit_terms(doc: Document, glossary: Any | None) -> dict[str, dict[str, str]]:
+    """Approved forms of every glossary term found, for writers (hover text, notes)."""
+    if glossary is None:
+        return {}
+    terms: dict[str, dict[str, str]] = {}
+    for hit in doc.glossary_hits:
+        if hit.term_id not in terms:
+            term = glossary.get(hit.term_id)
+            terms[hit.term_id] = {"en": term.en, "zh-Hans": term.zh_hans, "zh-Hant-HK": term.zh_hant_hk}
+    return terms
 
 
 def _config_of(view: Document) -> str | None:
