@@ -17,7 +17,7 @@ def test_flags_override_file_override_defaults(tmp_path: Path) -> None:
     opts = build_options(load_project_config(found), {"beam_size": 1, "scripts": None})
     assert opts.scripts == ["zh-Hant-TW"]
     assert opts.beam_size == 1
-    assert opts.engine == "auto"
+    assert opts.mt == "auto" and opts.engine == "local"
 
 
 def test_pyproject_table_is_found(tmp_path: Path) -> None:
