@@ -233,6 +233,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("gba-docs: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # output piped into `head` or a pager that quit: not an error worth a traceback
+        import os
+
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
 
 
 def run() -> None:
