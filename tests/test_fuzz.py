@@ -47,3 +47,11 @@ def test_pathological_regex_inputs_stay_linear() -> None:
     for text in ("<" * 50_000, "[" * 20_000 + "](" * 20_000, "*" * 50_000, "=" * 50_000,
                  "a," * 50_000, "（" * 50_000, "<span " * 10_000, "---\n" * 10_000):
         _read(text.encode(), "auto")
+
+
+@pytest.mark.parametrize("fmt", ["html", "markdown"])
+def test_control_characters_inside_attributes_are_not_fatal(fmt: str) -> None:
+    # found by the atheris harness: libxml2 refuses control characters in attribute values
+    data = '<p><span style="color:\x06red" title="a\x01b">正文\x0b段落</span></p>\n'.encode()
+    doc = read_bytes(data, path="ctrl.html", options=ConvertOptions(input_format=fmt))  # type: ignore[arg-type]
+    assert "正文段落" in doc.visible_text()

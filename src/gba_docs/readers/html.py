@@ -44,7 +44,7 @@ _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGN
 _SYNC_COMMENT = re.compile(r"gba-sync:(\d+)")
 _LANG_CLASS = re.compile(r"(?:language|lang)-([\w+#.-]+)")
 _LIBXML_MAX_LINE = 65535
-_BAD_CHARS = re.compile("[\x00\ud800-\udfff]")
+_BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def read_html(text: str, source: Source | None = None) -> Document:
@@ -67,14 +67,15 @@ def read_html(text: str, source: Source | None = None) -> Document:
 
 # --------------------------------------------------------------------------- shared by readers
 def clean_input(text: str) -> str:
-    """Remove NUL and lone surrogates, which no parser or JSON file accepts.
+    """Remove control characters XML cannot hold (libxml2 refuses them, even in attribute
+    values) and mark lone surrogates, which no parser or JSON file accepts.
 
-    >>> clean_input("a\\x00b\\ud800")
-    'ab\\ufffd'
+    >>> clean_input("a\\x00b\\x06c\\ud800")
+    'abc\\ufffd'
     """
     if not _BAD_CHARS.search(text):
         return text
-    return _BAD_CHARS.sub(lambda m: "" if m.group(0) == "\x00" else "\ufffd", text)
+    return _BAD_CHARS.sub(lambda m: "\ufffd" if "\ud800" <= m.group(0) <= "\udfff" else "", text)
 
 
 def read_prelude(text: str) -> tuple[Meta, str, list[Diagnostic], int, list[Block]]:
@@ -173,6 +174,7 @@ def html_to_blocks(html: str, *, line_offset: int = 0, markdown: bool = False) -
     `data-gba-lines="first,last"` (Markdown source lines) and whose raw HTML blocks are
     preceded by `<!--gba-sync:N-->`.
     """
+    html = clean_input(html)
     if not html.strip():
         return HtmlResult([], {}, [])
     import lxml.etree as etree
