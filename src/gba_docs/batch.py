@@ -11,6 +11,7 @@ import hashlib
 import json
 import logging
 import os
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -219,21 +220,24 @@ def _inputs_by_folder(found: list[tuple[Path, Path]], out_dir: Path) -> dict[Pat
 
 
 # --------------------------------------------------------------------------- one chunk (any process)
-_STATE: dict[str, Any] = {}
+# per thread, not per process: a dask worker runs several tasks at once in threads, and the
+# translator's SQLite TM connection must stay in the thread that opened it
+_LOCAL = threading.local()
 
 
 def _worker_state(opts: ConvertOptions) -> tuple[Any, Any]:
-    """The glossary and translator for these options, opened once per process."""
+    """The glossary and translator for these options, opened once per worker thread."""
     from .pipeline import load_glossary_for, open_translator
 
+    state: dict[str, Any] = _LOCAL.__dict__
     key = opts.model_dump_json()
-    if _STATE.get("key") != key:
-        old = _STATE.get("translator")
+    if state.get("key") != key:
+        old = state.get("translator")
         if old is not None:
             old.close()
         glossary = load_glossary_for(opts)
-        _STATE.update(key=key, glossary=glossary, translator=open_translator(opts, glossary))
-    return _STATE["glossary"], _STATE["translator"]
+        state.update(key=key, glossary=glossary, translator=open_translator(opts, glossary))
+    return state["glossary"], state["translator"]
 
 
 def convert_chunk(jobs: Sequence[Job], options_json: str, out_dir: str) -> list[FileResult]:
@@ -359,8 +363,9 @@ def _run_dask(chunks: Iterator[Chunk], opts_json: str, out_dir: str,
         raise ConfigError("--engine dask needs --scheduler ADDRESS (e.g. tcp://host:8786)")
     client = Client(scheduler, set_as_default=False)
     try:
-        workers = max(1, len(client.scheduler_info().get("workers", {})))
-        pending = as_completed()
+        # threads, not worker processes: `dask worker` runs one process with a thread per core
+        workers = max(1, sum(client.nthreads().values()))
+        pending = as_completed(loop=client.loop)  # the client is not the default one
         chunk_of: dict[Any, Chunk] = {}
         for chunk in chunks:
             while pending.count() >= workers * 2:
