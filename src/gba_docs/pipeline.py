@@ -109,8 +109,10 @@ def build_bilingual(
     for tag in scripts:
         converted = convert_script(doc, tag, glossary=glossary, phrases=phrases)
         views[tag] = converted
-        diagnostics.extend(d for d in converted.diagnostics if d not in doc.diagnostics)
-    units = [_unit_for(block, views, doc) for block in doc.blocks]
+        # conversion only appends diagnostics, so the new ones are the tail
+        diagnostics.extend(converted.diagnostics[len(doc.diagnostics):])
+    by_id = {tag: {b.id: b for b in view.blocks} for tag, view in views.items()}
+    units = [_unit_for(block, by_id) for block in doc.blocks]
     hits_by_block: dict[str, list[Any]] = {}
     for hit in doc.glossary_hits:
         hits_by_block.setdefault(hit.block_id, []).append(hit)
@@ -170,12 +172,12 @@ def _block_text(block: Any) -> str:
     return str(block.text)
 
 
-def _unit_for(block: Any, views: dict[str, Document], doc: Document) -> Unit:
+def _unit_for(block: Any, views: dict[str, dict[str, Any]]) -> Unit:
     translatable = block.kind in TRANSLATABLE_KINDS and bool(_block_text(block).strip())
     zh: dict[str, str] = {}
     marks: dict[str, list[Any]] = {}
     for tag, view in views.items():
-        converted = view.block(block.id)
+        converted = view[block.id]
         zh[tag] = _block_text(converted)
         marks[tag] = list(converted.marks)
     attrs: dict[str, Any] = {}
@@ -188,7 +190,7 @@ def _unit_for(block: Any, views: dict[str, Document], doc: Document) -> Unit:
     if block.kind == "image":
         attrs["src"] = block.src
     if block.kind == "table":
-        attrs["rows"] = {tag: views[tag].block(block.id).rows for tag in views}  # type: ignore[union-attr]
+        attrs["rows"] = {tag: views[tag][block.id].rows for tag in views}
         attrs["header_rows"] = block.header_rows
     return Unit(
         id=block.id,

@@ -53,6 +53,8 @@ _SOURCE_TAGS = ("zh-Hans", "zh-Hant", "zh-Hant-HK", "zh-Hant-MO", "zh-Hant-TW",
                 "mixed", "none", "en")
 
 MIXED_SHARE = 0.2
+MAX_AMBIGUITY_REPORTS = 300
+"""Ambiguity diagnostics per document and target; a long document stops reporting after this."""
 """detect_script: the minority script must hold at least this share of the telling characters."""
 
 _FIXES_RESOURCE = ("gba_docs", "data/opencc_fixes.tsv")
@@ -715,7 +717,7 @@ def _ambiguity_diagnostics(block_id: str, before: str, after: str, config: str, 
 
 def _convert_block(block: Block, conv: ScriptConverter, target: str,
                    diagnose: bool) -> tuple[Block, list[Any], list[Diagnostic]]:
-    from .model import Change, Table, diff_edits
+    from .model import Change, Table, TextEdit
 
     before = block.text
     after, marks = _convert_keeping_marks(before, list(block.marks), conv.convert)
@@ -740,8 +742,10 @@ def _convert_block(block: Block, conv: ScriptConverter, target: str,
         note = conv.config
         if cells_changed:
             note += f"; table cells {' '.join(cells_changed)}"
+        # one whole-text edit: exact for replay, and cheap for texts where most characters change
+        edits = [TextEdit(start=0, end=len(before), text=after)] if after != before else []
         changes.append(Change(step="convert_script", block_id=block.id, op="edit",
-                              edits=diff_edits(before, after), note=note))
+                              edits=edits, note=note))
     return block.model_copy(update=update), changes, diagnostics
 
 
@@ -763,23 +767,38 @@ def convert_script(doc: Document, target: str, *, glossary: _HasOverrides | None
     blocks: list[Any] = []
     changes = list(doc.changes)
     diagnostics = list(doc.diagnostics)
+    reported = 0
     for block in doc.blocks:
         if block.kind == "raw":
             blocks.append(block)
             continue
-        new_block, new_changes, new_diags = _convert_block(block, conv, target, ambiguities)
+        diagnose = ambiguities and reported < MAX_AMBIGUITY_REPORTS
+        new_block, new_changes, new_diags = _convert_block(block, conv, target, diagnose)
         blocks.append(new_block)
         changes.extend(new_changes)
         diagnostics.extend(new_diags)
+        reported += len(new_diags)
+    if ambiguities and reported >= MAX_AMBIGUITY_REPORTS:
+        from .model import Diagnostic
+
+        diagnostics.append(Diagnostic(
+            code="script-ambiguous-truncated", severity="info",
+            message=f"{target}: stopped reporting ambiguous characters after "
+                    f"{MAX_AMBIGUITY_REPORTS}; check the glossary for recurring ones"))
     return doc.model_copy(update={"blocks": blocks, "changes": changes, "meta": _convert_meta(doc.meta, conv),
                                   "diagnostics": diagnostics, "script": script})
 
 
 def _convert_meta(meta: Meta, conv: ScriptConverter) -> Meta:
-    """Title, subtitle, categories and tags in the target script; names and URLs untouched."""
+    """Chinese metadata in the target script (title, names, tags); URLs and dates untouched."""
+    def opt(value: str | None) -> str | None:
+        return conv.convert(value) if value else value
+
     return meta.model_copy(update={
-        "title": conv.convert(meta.title) if meta.title else meta.title,
-        "subtitle": conv.convert(meta.subtitle) if meta.subtitle else meta.subtitle,
+        "title": opt(meta.title),
+        "subtitle": opt(meta.subtitle),
+        "author": opt(meta.author),
+        "source_name": opt(meta.source_name),
         "categories": [conv.convert(c) for c in meta.categories],
         "tags": [conv.convert(t) for t in meta.tags],
     })
