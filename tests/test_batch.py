@@ -164,3 +164,18 @@ def test_kill_9_mid_batch_leaves_valid_outputs_and_the_next_run_finishes(tmp_pat
     assert summary["success"] + summary["partial"] == 60 - recorded
     assert len(list(out.glob("doc*.json"))) == 60
     assert not list(out.glob(".*.tmp"))
+
+
+def test_hidden_files_are_reported_and_old_output_folders_are_not_inputs(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_text(GOOD_ZH, encoding="utf-8")
+    (src / ".draft.txt").write_text(GOOD_ZH, encoding="utf-8")
+    first = convert_many([src], src / "out1", options=_opts())
+    notes = {Path(f.path).name: (f.status, f.note) for f in first.files}
+    assert notes["a.txt"][0] == "success"
+    assert notes[".draft.txt"][0] == "skipped" and "hidden" in (notes[".draft.txt"][1] or "")
+    # a second run into another folder must not read the first run's outputs back in
+    second = convert_many([src], src / "out2", options=_opts(), dry_run=True)
+    assert sorted(Path(f.path).name for f in second.files) == [".draft.txt", "a.txt"]
+    assert not (src / "out2").exists()  # a dry run writes nothing

@@ -113,3 +113,22 @@ def test_western_legacy_english_is_not_read_as_chinese() -> None:
     text = "Caf\u00e9 culture in Hong Kong \u2014 r\u00e9sum\u00e9 of the na\u00efve plan. " * 20
     decoded = decode_bytes(text.encode("cp1252"), "en.txt")
     assert decoded.text == text
+
+
+def test_atomic_write_keeps_modes_sane(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import os
+    import stat
+
+    from gba_docs._io import atomic_write
+
+    old = os.umask(0o022)
+    try:
+        new = atomic_write(tmp_path / "new.txt", "x")
+        assert stat.S_IMODE(new.stat().st_mode) == 0o644
+        kept = tmp_path / "kept.txt"
+        kept.write_text("y")
+        kept.chmod(0o640)
+        atomic_write(kept, "z")
+        assert stat.S_IMODE(kept.stat().st_mode) == 0o640 and kept.read_text() == "z"
+    finally:
+        os.umask(old)

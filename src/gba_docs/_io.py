@@ -26,6 +26,7 @@ def atomic_write(path: str | os.PathLike[str], data: bytes | str, *, encoding: s
         raise WriteError(f"cannot create {target.parent}", path=str(target),
                          remedy="check that the output folder is writable") from exc
     try:
+        os.fchmod(fd, _mode_for(target))
         with os.fdopen(fd, "wb") as fh:
             fh.write(payload)
             fh.flush()
@@ -40,6 +41,16 @@ def atomic_write(path: str | os.PathLike[str], data: bytes | str, *, encoding: s
         raise
     _fsync_dir(target.parent)
     return target
+
+
+def _mode_for(target: Path) -> int:
+    """Keep a rewritten file's permissions; give a new file what the umask allows (not 0600)."""
+    try:
+        return target.stat().st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def _silently_remove(path: str) -> None:

@@ -902,10 +902,6 @@ def score_alignments(preds: Sequence[Iterable[Bead | Pair]], golds: Sequence[Ite
 
 
 # --------------------------------------------------------------------------- documents
-_OPENCC_FROM_SIMPLIFIED = {"zh-Hant": "s2t", "zh-Hant-HK": "s2hk", "zh-Hant-MO": "s2hk",
-                           "zh-Hant-TW": "s2tw"}
-_OPENCC_FROM_TRADITIONAL = {"zh-Hans": "t2s", "zh-Hant-HK": "t2hk", "zh-Hant-TW": "t2tw",
-                            "zh-Hant-MO": "t2hk"}
 ALIGN_ORIGIN_DETAIL = "gba-docs align: length + anchors + CC-CEDICT lexicon"
 
 
@@ -938,29 +934,32 @@ def _diag(code: str, message: str, severity: Severity = "warning", block_id: str
 
 
 class _ScriptViews:
-    """The Chinese text of a unit in each requested script, converted with OpenCC once per config."""
+    """The Chinese text of a unit in each requested script, converted exactly as `convert`
+    does (OpenCC under the glossary overrides and the built-in fixes)."""
 
-    def __init__(self, source_tag: str, scripts: Sequence[str]) -> None:
+    def __init__(self, source_tag: str, scripts: Sequence[str], glossary: Any = None) -> None:
         self.source_tag = source_tag
         self.scripts = list(dict.fromkeys(scripts or (source_tag,)))
-        self._converters: dict[str, Any] = {}
+        self.glossary = glossary
+        for tag in self.scripts:
+            self.config_for(tag)  # refuse an unknown target before any work
 
     def config_for(self, tag: str) -> str | None:
+        from .script import choose_config
+
         if tag == self.source_tag:
             return None
-        table = _OPENCC_FROM_TRADITIONAL if self.source_tag.startswith("zh-Hant") else _OPENCC_FROM_SIMPLIFIED
-        config = table.get(tag)
-        if config is None and tag == "zh-Hans":
-            config = "t2s"
-        if config is None:
+        try:
+            return choose_config(self.source_tag, tag)
+        except Exception as exc:
             from .errors import ConfigError
 
-            raise ConfigError(f"no OpenCC conversion from {self.source_tag} to {tag}",
-                              remedy="use zh-Hans, zh-Hant, zh-Hant-HK, zh-Hant-MO or zh-Hant-TW")
-        return config
+            raise ConfigError(f"no conversion from {self.source_tag} to {tag}",
+                              remedy="use zh-Hans, zh-Hant, zh-Hant-HK, zh-Hant-MO or zh-Hant-TW") from exc
 
     def views(self, text: str) -> tuple[dict[str, str], dict[str, Any]]:
         from .model import Origin
+        from .script import convert_text
 
         out: dict[str, str] = {self.source_tag: text} if self.source_tag in self.scripts else {}
         origins: dict[str, Any] = {}
@@ -968,11 +967,7 @@ class _ScriptViews:
             config = self.config_for(tag)
             if config is None:
                 continue
-            if config not in self._converters:
-                import opencc
-
-                self._converters[config] = opencc.OpenCC(config)
-            out[tag] = self._converters[config].convert(text)
+            out[tag] = convert_text(text, tag, glossary=self.glossary, source_script=self.source_tag)
             origins[tag] = Origin(kind="source", detail=f"opencc:{config}")
         return out, origins
 
@@ -1145,7 +1140,7 @@ def align_documents(
         diagnostics.append(_diag("align-traditional-source", "the Chinese side is in Traditional "
                                  "script; it was converted to Simplified (OpenCC t2s) for scoring "
                                  "only", severity="info"))
-    views = _ScriptViews(source_tag, scripts)
+    views = _ScriptViews(source_tag, scripts, glossary)
     lex = _resolve_lexicon(lexicon)
     if lex is None:
         diagnostics.append(_diag("align-no-lexicon", "no bilingual lexicon available (install "

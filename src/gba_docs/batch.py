@@ -108,14 +108,22 @@ def iter_inputs(paths: Iterable[str | Path]) -> Iterator[tuple[Path, Path]]:
         p = Path(given)
         if p.is_dir():
             for child in sorted(p.rglob("*")):
-                if child.is_file() and child.suffix.lower() in INPUT_SUFFIXES and not _hidden(child, p):
+                if (child.is_file() and child.suffix.lower() in INPUT_SUFFIXES
+                        and not _in_hidden_or_output_folder(child, p)):
                     yield child, p
         else:
             yield p, p.parent
 
 
-def _hidden(child: Path, root: Path) -> bool:
-    return any(part.startswith(".") for part in child.relative_to(root).parts)
+def _in_hidden_or_output_folder(child: Path, root: Path) -> bool:
+    """Inside a hidden folder (.git …) or a folder an earlier run wrote outputs into."""
+    parents = child.relative_to(root).parents
+    for rel in parents:
+        if rel == Path("."):
+            continue  # the folder the user named is never excluded
+        if rel.name.startswith(".") or (root / rel / MANIFEST_DIR).is_dir():
+            return True
+    return False
 
 
 def output_stem(path: Path, root: Path, out_dir: Path) -> Path:
@@ -181,6 +189,8 @@ def plan(
 ) -> Iterator[Job | FileResult]:
     """Jobs for inputs that need converting, and `skipped` results for those that do not."""
     seen: set[str] = set()
+    inputs = list(inputs)
+    named = {Path(p).resolve() for p in inputs if not Path(p).is_dir()}
     ours = {str(Path(o).resolve()) for entry in manifest.entries() for o in entry.outputs}
     found = [(p, r) for p, r in iter_inputs(inputs) if str(p.resolve()) not in ours]
     neighbours = _inputs_by_folder(found, out_dir)
@@ -191,6 +201,10 @@ def plan(
             yield FileResult(str(path), "failed", error=f"{path}: another input has the same output name {key}")
             continue
         seen.add(key)
+        if path.name.startswith(".") and path.resolve() not in named:
+            yield FileResult(str(path), "skipped", note="hidden file (its name starts with a dot); "
+                             "name it on the command line to convert it")
+            continue
         try:
             if (out_dir / MANIFEST_DIR).resolve() in path.resolve().parents:
                 continue
@@ -296,7 +310,7 @@ def _tally(result: FileResult, bi: Any) -> None:
     result.from_engine = sum(1 for u in units if u.origin is not None and u.origin.kind == "engine")
     result.qa = sum(len(u.qa) for u in bi.units)
     diagnostics = [*bi.source.diagnostics, *bi.diagnostics]
-    result.diagnostics = [d.model_dump(exclude_defaults=True) for d in diagnostics]
+    result.diagnostics = [d.model_dump(mode="json", exclude_none=True) for d in diagnostics]
     result.warnings = sum(1 for d in diagnostics if d.severity in ("warning", "error")) + result.qa
     if result.status == "success" and any(d.severity == "error" for d in diagnostics):
         result.status = "partial"
@@ -414,10 +428,11 @@ def convert_many(
 
         find_package("zh", "en", opts.model_dir)  # an explicit engine with no model: stop now
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    if not dry_run:
+        out.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     report = BatchReport()
-    manifest = Manifest(out)
+    manifest = Manifest(out, readonly=dry_run)
     fingerprint = run_fingerprint(opts)
 
     def emit(result: FileResult) -> None:

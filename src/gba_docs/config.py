@@ -60,6 +60,30 @@ class ConvertOptions(BaseModel):
     force: bool = Field(default=False, description="Convert even what the manifest says is done.")
     fail_on_warning: bool = False
 
+    @field_validator("fixes", "skip_fixes")
+    @classmethod
+    def _known_fixes(cls, value: list[str] | None) -> list[str] | None:
+        if value:
+            from .fixes import FIXES
+
+            known = [name for name, _ in FIXES]
+            unknown = [name for name in value if name not in known]
+            if unknown:
+                raise ValueError(f"unknown fix {', '.join(unknown)}; known: {', '.join(known)}")
+        return value
+
+    @field_validator("encoding")
+    @classmethod
+    def _known_encoding(cls, value: str | None) -> str | None:
+        if value:
+            import codecs
+
+            try:
+                codecs.lookup(value)
+            except LookupError:
+                raise ValueError(f"unknown encoding {value!r} (e.g. utf-8, gb18030, big5hkscs)") from None
+        return value
+
     @field_validator("scripts")
     @classmethod
     def _known_scripts(cls, value: list[str]) -> list[str]:

@@ -41,10 +41,17 @@ class Entry:
 class Manifest:
     """Read and update the manifest of one output folder (one writer: the coordinating process)."""
 
-    def __init__(self, out_dir: str | Path) -> None:
+    def __init__(self, out_dir: str | Path, *, readonly: bool = False) -> None:
         folder = Path(out_dir) / MANIFEST_DIR
         self.path = folder / MANIFEST_NAME
         try:
+            if readonly:
+                # a dry run writes nothing: an existing manifest read-only, or an empty one
+                uri = self.path.as_uri() + "?mode=ro" if self.path.exists() else "file::memory:"
+                self._db = sqlite3.connect(uri, uri=True, isolation_level=None)
+                if not self.path.exists():
+                    self._db.executescript(_SCHEMA)
+                return
             folder.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
             self._db.execute("PRAGMA journal_mode=WAL")

@@ -113,6 +113,14 @@ def build_bilingual(
         diagnostics.extend(converted.diagnostics[len(doc.diagnostics):])
     by_id = {tag: {b.id: b for b in view.blocks} for tag, view in views.items()}
     units = [_unit_for(block, by_id) for block in doc.blocks]
+    if doc.script == "none" and doc.blocks:
+        # no Chinese at all: nothing to convert or translate from Chinese
+        diagnostics.append(Diagnostic(
+            code="source-not-chinese", severity="warning",
+            message="the document has no Chinese text; it is passed through untranslated "
+                    "(to pair it with a Chinese version use `gba-docs align`)"))
+        for unit in units:
+            unit.status, unit.origin = "passthrough", Origin(kind="source")
     hits_by_block: dict[str, list[Any]] = {}
     for hit in doc.glossary_hits:
         hits_by_block.setdefault(hit.block_id, []).append(hit)

@@ -21,7 +21,8 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
                     "Exit 1 when the pair looks wrong (empty side, same language, unrelated).")
     p.add_argument("zh_file", metavar="ZH_FILE", help="the Chinese document")
     p.add_argument("en_file", metavar="EN_FILE", help="its English version")
-    p.add_argument("-o", "--output", required=True, metavar="OUT", help="output folder")
+    p.add_argument("-o", "--out", "--output", dest="output", required=True, metavar="OUT",
+                   help="output folder")
     p.add_argument("--to", action="append", metavar="FORMAT",
                    help="output format(s), repeatable or comma-separated: json (default), md, "
                         "md-table, html, tmx, xlf, docx")
@@ -80,7 +81,9 @@ def run_align(args: argparse.Namespace) -> int:
         zh_doc, en_doc = _read_lines(args.zh_file), _read_lines(args.en_file)
     else:
         zh_doc, en_doc = read_path(args.zh_file), read_path(args.en_file)
-    bi = align_documents(zh_doc, en_doc, glossary=glossary, scripts=tuple(args.scripts or ["zh-Hans"]),
+    bi = align_documents(zh_doc, en_doc, glossary=glossary, scripts=tuple(
+        tag.strip() for value in (args.scripts or ["zh-Hans"]) for tag in value.split(",") if tag.strip()
+    ),
                          mode="lines" if args.sentences else "auto")
     out_dir = Path(args.output)
     stem = out_dir / safe_stem(Path(args.zh_file).stem + ".align")

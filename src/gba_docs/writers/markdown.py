@@ -501,7 +501,8 @@ def title_in(bi: BilingualDocument, view: str) -> str | None:
     """The document title in one view: the title heading's text there, else meta.title."""
     unit = _title_unit(bi)
     if unit is None:
-        return bi.source.meta.title if view != "en" else None
+        return (bi.view_meta.get(view, bi.source.meta).title or bi.source.meta.title
+                if view != "en" else None)
     return unit.en if view == "en" else unit.zh.get(view, bi.source.meta.title)
 
 

@@ -32,6 +32,10 @@ def tool_version() -> str:
     return __version__
 
 
+_PROVENANCE_PROPS = {"scripts": "opencc-configs"}
+"""Provenance keys renamed in the header so no prop type appears twice."""
+
+
 def creation_date(bi: BilingualDocument) -> str:
     """TMX date (UTC `YYYYMMDDThhmmssZ`): provenance "created"/"created_at" if set, else now."""
     raw = bi.provenance.get("created") or bi.provenance.get("created_at")
@@ -112,7 +116,8 @@ def write_tmx(bi: BilingualDocument) -> str:
         ("x-title", meta.title), ("x-source-url", meta.source_url),
         ("x-source-path", bi.source.source.path), ("x-source-sha256", bi.source.source.sha256),
         ("x-scripts", " ".join(scripts)),
-        *((f"x-{k}", v if isinstance(v, str) else json.dumps(v, ensure_ascii=False, default=str))
+        *((f"x-{_PROVENANCE_PROPS.get(k, k)}",
+           v if isinstance(v, str) else json.dumps(v, ensure_ascii=False, default=str))
           for k, v in bi.provenance.items() if k != "glossary_terms"),
     ])
     body: list[str] = []
