@@ -58,3 +58,24 @@ def test_missing_file_is_an_input_error(tmp_path: Path, capsys: pytest.CaptureFi
                  "--sentences"])
     assert code != 0
     assert "nope.zh" in capsys.readouterr().err
+
+
+def test_short_unrelated_pair_and_empty_side_are_flagged_not_fatal(tmp_path: Path) -> None:
+    from gba_docs.cli import main
+
+    zh = tmp_path / "rel.zh.md"
+    zh.write_text(
+        "# 香港科学园举办创新论坛\n\n2025年12月9日，香港科学园举办粤港澳大湾区创新论坛。论坛吸引了超过3200名"
+        "来自香港、澳门和广州的专家。\n\n会上发布了《人工智能前沿技术趋势报告2025》。报告指出，大湾区研发投入增长4.3%。\n\n"
+        "主办方表示，明年将继续举办论坛。\n", encoding="utf-8")
+    unrelated = tmp_path / "unrel.en"
+    unrelated.write_text("Lorem ipsum cats and dogs play in the garden every day.\n\nThe weather is nice "
+                         "and sunny.\n\nNothing else happens.\n", encoding="utf-8")
+    empty = tmp_path / "empty.en"
+    empty.write_text("", encoding="utf-8")
+    for other, code in ((unrelated, "align-unrelated"), (empty, "align-empty-side")):
+        out = tmp_path / other.stem
+        assert main(["align", str(zh), str(other), "-o", str(out)]) == 1
+        data = json.loads(next(out.glob("*.json")).read_text(encoding="utf-8"))
+        assert code in {d["code"] for d in data["diagnostics"]}
+        assert all((u["confidence"] or 0) <= 0.15 for u in data["units"])

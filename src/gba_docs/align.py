@@ -682,6 +682,11 @@ def align(
     aligned, control, items = _control_overlap(scorer, beads, n, m)
     paired = sum(1 for b in beads if b.zh and b.en)
     unrelated = ev.lexical and items >= 8 and paired >= 4 and (aligned < 0.08 or aligned < 2.0 * control)
+    # short pairs have too few beads for the shifted control; a real translation of 40+ Chinese
+    # characters still shares a handful of words, numbers or names with its English
+    zh_chars = sum(len(t) for t in zh)
+    sparse = ev.lexical and paired >= 1 and zh_chars >= 40 and items < max(3.0, 0.02 * zh_chars)
+    unrelated = unrelated or sparse
     if unrelated:
         beads = [b._replace(confidence=round(min(b.confidence, 0.15), 4)) for b in beads]
     notes = dict(ev.notes, band=width)
@@ -1184,9 +1189,10 @@ def align_documents(
     if result.unrelated:
         diagnostics.append(_diag(
             "align-unrelated",
-            f"the two texts share little vocabulary or numbers (overlap {result.aligned_overlap:.2f} "
-            f"along the alignment vs {result.control_overlap:.2f} for shifted pairs); they may not "
-            "be translations of each other, so every unit has low confidence", severity="error",
+            f"the two texts share little vocabulary or numbers ({result.evidence_items} shared "
+            f"words, names or numbers; overlap {result.aligned_overlap:.2f} along the alignment vs "
+            f"{result.control_overlap:.2f} for shifted pairs); they may not be translations of each "
+            "other, so every unit has low confidence", severity="error",
             overlap=round(result.aligned_overlap, 3), control=round(result.control_overlap, 3)))
     provenance = {
         "aligner": "gba-docs.align",

@@ -65,6 +65,20 @@ def _read_lines(path: str) -> Any:
     return lines_document(decode_bytes(data, path).text, path=path)
 
 
+def _read_side(path: str, reader: Any) -> Any:
+    """One side of the pair; an empty file is an empty document (the aligner flags it with
+    `align-empty-side` and every unit unmatched), anything else unreadable is an error."""
+    from ..model import Document, Source
+
+    try:
+        empty = not Path(path).read_bytes().strip()
+    except OSError:
+        empty = False  # the reader reports it with the path and a remedy
+    if empty:
+        return Document(source=Source(path=path))
+    return reader(path)
+
+
 def run_align(args: argparse.Namespace) -> int:
     """Read both files, align them, write the outputs; 1 if the pair itself looks wrong."""
     from .._io import safe_stem
@@ -77,10 +91,8 @@ def run_align(args: argparse.Namespace) -> int:
         from ..glossary import load_glossary
 
         glossary = load_glossary(args.glossary)
-    if args.sentences:
-        zh_doc, en_doc = _read_lines(args.zh_file), _read_lines(args.en_file)
-    else:
-        zh_doc, en_doc = read_path(args.zh_file), read_path(args.en_file)
+    reader = _read_lines if args.sentences else read_path
+    zh_doc, en_doc = _read_side(args.zh_file, reader), _read_side(args.en_file, reader)
     bi = align_documents(zh_doc, en_doc, glossary=glossary, scripts=tuple(
         tag.strip() for value in (args.scripts or ["zh-Hans"]) for tag in value.split(",") if tag.strip()
     ),
