@@ -155,68 +155,12 @@ def test_sample_marks_lie_inside_their_text() -> None:
             assert mark.end <= len(block.text), (block.id, mark)
 
 
-def mark_plugin(md: MarkdownIt) -> None:
-    """`==highlight==` → `<mark>` for markdown-it-py: the markdown-it-mark rule (the same
-    delimiter logic as markdown-it's own `~~` strikethrough), which mdit-py-plugins no longer
-    ships."""
-    from markdown_it.rules_inline.state_inline import Delimiter, StateInline
-
-    def tokenize(state: StateInline, silent: bool) -> bool:
-        if silent or state.src[state.pos] != "=":
-            return False
-        scanned = state.scanDelims(state.pos, True)
-        length = scanned.length
-        if length < 2:
-            return False
-        if length % 2:
-            state.push("text", "", 0).content = "="
-            length -= 1
-        for _ in range(length // 2):
-            state.push("text", "", 0).content = "=="
-            state.delimiters.append(Delimiter(marker=0x3D, length=0, token=len(state.tokens) - 1,
-                                              end=-1, open=scanned.can_open,
-                                              close=scanned.can_close))
-        state.pos += scanned.length
-        return True
-
-    def _post(state: StateInline, delimiters: list[Delimiter]) -> None:
-        lone = []
-        for start in delimiters:
-            if start.marker != 0x3D or start.end == -1:
-                continue
-            end = delimiters[start.end]
-            for idx, (typ, nesting) in ((start.token, ("mark_open", 1)),
-                                        (end.token, ("mark_close", -1))):
-                tok = state.tokens[idx]
-                tok.type, tok.tag, tok.nesting, tok.markup, tok.content = (
-                    typ, "mark", nesting, "==", "")
-            prev = state.tokens[end.token - 1]
-            if prev.type == "text" and prev.content == "=":
-                lone.append(end.token - 1)
-        while lone:
-            i = lone.pop()
-            j = i + 1
-            while j < len(state.tokens) and state.tokens[j].type == "mark_close":
-                j += 1
-            j -= 1
-            if i != j:
-                state.tokens[i], state.tokens[j] = state.tokens[j], state.tokens[i]
-
-    def post_process(state: StateInline) -> None:
-        _post(state, state.delimiters)
-        for meta in state.tokens_meta:
-            if meta and "delimiters" in meta:
-                _post(state, meta["delimiters"])
-
-    md.inline.ruler.before("emphasis", "mark", tokenize)
-    md.inline.ruler2.before("emphasis", "mark", post_process)
-    md.inline.add_terminator_char("=")
-
-
 def make_markdown_it() -> MarkdownIt:
     """CommonMark + GFM tables/strikethrough + `==mark==` + YAML front matter."""
     from markdown_it import MarkdownIt
     from mdit_py_plugins.front_matter import front_matter_plugin
+
+    from gba_docs.readers.markdown import mark_plugin
 
     return (MarkdownIt("commonmark").enable(["table", "strikethrough"]).use(mark_plugin)
             .use(front_matter_plugin))

@@ -74,8 +74,7 @@ def _parser() -> Any:
 
     md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
     md.use(footnote_plugin)
-    md.inline.ruler.before("emphasis", "mark", _mark_tokenize)
-    md.inline.ruler2.before("emphasis", "mark", _mark_post_process)
+    md.use(mark_plugin)
     md.add_render_rule("html_block", _render_html_block)
     md.add_render_rule("footnote_anchor", _render_nothing)
     md.add_render_rule("footnote_block_open", _render_footnote_block_open)
@@ -99,6 +98,13 @@ def _render_nothing(self: Any, tokens: Any, idx: int, options: Any, env: Any) ->
 
 
 # --------------------------------------------------------------------------- ==highlight==
+def mark_plugin(md: Any) -> None:
+    """`==highlight==` → `<mark>` for markdown-it-py (mdit-py-plugins no longer ships it): the
+    markdown-it-mark rule, the same delimiter logic as markdown-it's own `~~` strikethrough."""
+    md.inline.ruler.before("emphasis", "mark", _mark_tokenize)
+    md.inline.ruler2.before("emphasis", "mark", _mark_post_process)
+
+
 def _mark_tokenize(state: Any, silent: bool) -> bool:
     """Split a run of `=` into `==` delimiters (the markdown-it-mark rule)."""
     from markdown_it.rules_inline.state_inline import Delimiter
